@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BOARD_ROLES, FocusArea, Language, LegalForm, Organisation, Role
+
+BOARD_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in BOARD_ROLES]
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields for allauth (ACCOUNT_FORMS['signup'] builds on this)."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+
+    def signup(self, request, user):
+        user.name = self.cleaned_data["name"]
+        user.preferred_language = request.LANGUAGE_CODE
+        user.save(update_fields=["name", "preferred_language"])
+
+
+class OrganisationFieldsMixin:
+    """Choice lists stored as JSON, and the rule that a registered association names its register entry."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("legal_form") == LegalForm.REGISTERED:
+            for name in ("register_number", "register_court"):
+                if name in self.fields and not cleaned.get(name):
+                    self.add_error(name, _("A registered association (e.V.) has a register entry: please fill this in."))
+        return cleaned
+
+
+def focus_area_field():
+    return forms.MultipleChoiceField(
+        label=_("Focus areas"), choices=FocusArea.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+def language_field():
+    return forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=Language.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class OrganisationRegistrationForm(OrganisationFieldsMixin, forms.ModelForm):
+    """What a board knows by heart; the rest can follow in the profile."""
+
+    role = forms.ChoiceField(label=_("Your role in the organisation"), choices=BOARD_ROLE_CHOICES)
+    focus_areas = focus_area_field()
+    languages = language_field()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "short_name", "legal_form", "register_number", "register_court", "founding_year",
+            "district", "focus_areas", "languages", "target_groups", "email", "phone", "contact_role",
+        ]  # fmt: skip
+
+    def __init__(self, *args, founding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        legal_forms = [(value, label) for value, label in LegalForm.choices if value != LegalForm.FOUNDING]
+        self.fields["legal_form"].choices = legal_forms
+        if founding:
+            for name in ("legal_form", "register_number", "register_court", "founding_year"):
+                del self.fields[name]
+
+
+class ProfileForm(OrganisationFieldsMixin, forms.ModelForm):
+    """The whole profile, with the choice of what the public directory shows."""
+
+    focus_areas = focus_area_field()
+    languages = language_field()
+    public_fields = forms.MultipleChoiceField(
+        label=_("Show in the public directory"),
+        help_text=_("Name, legal form and district are always shown once the KI has verified your organisation."),
+        choices=[(name, Organisation._meta.get_field(name).verbose_name) for name in Organisation.PUBLISHABLE_FIELDS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    profile_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "short_name", "legal_form", "register_number", "register_court", "founding_year",
+            "is_charitable", "charitable_notice_date", "umbrella_memberships",
+            "description", "focus_areas", "target_groups", "offers", "languages",
+            "district", "quarter", "address", "meeting_times",
+            "contact_role", "contact_name", "contact_name_consent", "email", "phone", "website", "social_media",
+            "member_count", "public_fields",
+        ]  # fmt: skip
+        widgets = {
+            "charitable_notice_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "offers": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.legal_form != LegalForm.FOUNDING:
+            self.fields["legal_form"].choices = [c for c in self.fields["legal_form"].choices if c[0] != LegalForm.FOUNDING]
+        else:
+            self.fields["legal_form"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if "contact_name" in cleaned.get("public_fields", []) and not cleaned.get("contact_name_consent"):
+            self.add_error(
+                "contact_name_consent",
+                _("A person can only be named publicly with their consent. Please confirm it or do not publish the name."),
+            )
+        return cleaned
+
+    def changed_data_for_service(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class DecisionNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note to the organisation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
