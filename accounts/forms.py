@@ -7,7 +7,7 @@ BOARD_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value i
 
 
 class SignupForm(forms.Form):
-    """Extra sign-up fields for allauth (ACCOUNT_FORMS['signup'] builds on this)."""
+    """Extra sign-up fields: allauth's sign-up form builds on this (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
 
@@ -76,6 +76,7 @@ class ProfileForm(OrganisationFieldsMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     profile_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -116,3 +117,54 @@ class ProfileForm(OrganisationFieldsMixin, forms.ModelForm):
 
 class DecisionNoteForm(forms.Form):
     note = forms.CharField(label=_("Note to the organisation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+# --- the KI advisor ---
+from .models import District, KIOffice, OrganisationState  # noqa: E402  (appended section; hoist when tidying)
+
+
+class OrganisationFilterForm(forms.Form):
+    """The advisor's list filters, sent by GET; every field is optional and invalid values are ignored."""
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        help_text=_("Name, short name, register number, e-mail or contact person"),
+    )  # fmt: skip
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("all states")), *OrganisationState.choices])
+    district = forms.ChoiceField(label=_("District"), required=False, choices=[("", _("all districts")), *District.choices])
+    legal_form = forms.ChoiceField(label=_("Legal form"), required=False, choices=[("", _("all legal forms")), *LegalForm.choices])
+    stale = forms.BooleanField(label=_("Only profiles not confirmed in the last 12 months"), required=False)
+
+    def filters(self):
+        """Keyword arguments for `organisations_for_advisor` from the fields that are valid."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "state": data.get("state", ""),
+            "district": data.get("district", ""),
+            "legal_form": data.get("legal_form", ""),
+            "stale": data.get("stale", False),
+            "query": data.get("q", "").strip(),
+        }
+
+
+class DeclineForm(DecisionNoteForm):
+    """Declining needs a reason: the organisation reads it."""
+
+    note = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please give the organisation a reason for declining.")},
+    )  # fmt: skip
+
+
+class KIOfficeForm(forms.ModelForm):
+    """The KI's contact data as the footer of every page shows it."""
+
+    class Meta:
+        model = KIOffice
+        fields = ["name", "office", "email", "phone", "address", "office_hours"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }

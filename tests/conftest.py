@@ -5,6 +5,7 @@ KI staff with TOTP set up (production requires it); `client` is anonymous.
 """
 
 import shutil
+import uuid
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -21,6 +22,12 @@ def _clean_private_storage():
     """Uploaded test files go to var/test-private (settings/test.py); nothing is left behind."""
     yield
     shutil.rmtree(settings.STORAGES["private"]["OPTIONS"]["location"], ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """A fresh cache namespace per test: allauth's rate-limit counters must not leak between tests or runs."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex}}
 
 
 @pytest.fixture(autouse=True)
