@@ -25,7 +25,11 @@ $(STAMP): requirements.txt
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+# allauth's German says "du"; locale/de/allauth-formal.po re-translates those strings with "Sie" and wins.
+locale/de/LC_MESSAGES/django.mo: locale/de/LC_MESSAGES/django.po locale/de/allauth-formal.po
+	msgcat --use-first $^ | msgfmt --check -o $@ -
+
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
 # Maintainers: re-pin Python dependencies, refresh the translation catalogues.
