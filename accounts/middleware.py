@@ -9,15 +9,22 @@ from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware(LocaleMiddleware):
-    """A logged-in person sees the language stored on their account; visitors get cookie or browser language."""
+    """German unless the person chose otherwise: the language stored on the account, else the switch's cookie.
+
+    The browser's Accept-Language is deliberately ignored: the portal of the city is German by default, and
+    the switch on every page offers the other languages.
+    """
 
     def process_request(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = translation.get_language()
+            language = user.preferred_language
         else:
-            super().process_request(request)
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class StaffMFARequiredMiddleware:

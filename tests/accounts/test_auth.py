@@ -114,3 +114,7 @@ def test_language_switch_needs_csrf_token(db):
 
     client = Client(enforce_csrf_checks=True)
     assert client.post(reverse("accounts:set_language"), {"language": "en"}).status_code == 403
+
+
+def test_browser_language_does_not_override_the_german_default(client, db):
+    assert '<html lang="de"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").text
