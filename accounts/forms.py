@@ -168,3 +168,110 @@ class KIOfficeForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
+
+
+class InvitationForm(forms.Form):
+    """A board member invites a person by e-mail; the role can be changed later."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person you want to invite"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+# --- the document vault ---
+# Imports here stay local to the functions: this part was appended below other forms.
+
+DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+def document_kind_choices():
+    from .models import DocumentKind
+
+    return [("", _("Please choose")), *DocumentKind.choices]
+
+
+class DocumentUploadForm(forms.Form):
+    """A file for the vault. The file's type and size and the issue-date rule are the service's checks."""
+
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+        error_messages={"required": _("Please choose the file to upload.")},
+    )
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=document_kind_choices)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False,
+        help_text=_("For example “Statutes as amended on 12 March 2021”. Without a title the kind of document is shown."),
+    )  # fmt: skip
+    issue_date = forms.DateField(
+        label=_("Issue date"), required=False,
+        help_text=_("The date printed on the document. Required for a tax office notice: after three years it is no longer current."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        from .services.documents import megabytes
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, at most %(limit)s MB.") % {
+            "limit": megabytes(settings.DOCUMENT_MAX_BYTES)
+        }
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.errors:
+            # Browsers never show a chosen file again after the page reloads.
+            self.fields["file"].help_text = _(
+                "Please choose the file again: for your safety, the browser does not keep it when the form is "
+                "shown again. PDF, JPEG or PNG, at most %(limit)s MB."
+            ) % {"limit": self._limit()}
+
+    def _limit(self):
+        from django.conf import settings
+
+        from .services.documents import megabytes
+
+        return megabytes(settings.DOCUMENT_MAX_BYTES)
+
+    def document_kind(self):
+        return self.cleaned_data.get("kind")
+
+    def clean_file(self):
+        from .services.documents import check_document_file
+
+        check_document_file(self.cleaned_data["file"])
+        return self.cleaned_data["file"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .services.documents import check_issue_date
+
+        cleaned = super().clean()
+        if self.document_kind() and "issue_date" not in self.errors:
+            try:
+                check_issue_date(kind=self.document_kind(), issue_date=cleaned.get("issue_date"))
+            except ValidationError as error:
+                self.add_error("issue_date", error)
+        return cleaned
+
+
+class DocumentReplaceForm(DocumentUploadForm):
+    """A new version of a document: same kind, new file; the title is offered for keeping."""
+
+    def __init__(self, *args, document, **kwargs):
+        kwargs.setdefault("initial", {"title": document.title})
+        super().__init__(*args, **kwargs)
+        self.document = document
+        del self.fields["kind"]
+
+    def document_kind(self):
+        return self.document.kind
