@@ -1,7 +1,21 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import BOARD_ROLES, FocusArea, Language, LegalForm, Organisation, Role
+from .models import (
+    BOARD_ROLES,
+    District,
+    DocumentKind,
+    FocusArea,
+    KIOffice,
+    Language,
+    LegalForm,
+    Organisation,
+    OrganisationState,
+    Role,
+)
+from .services.documents import check_document_file, check_issue_date, megabytes
 
 BOARD_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in BOARD_ROLES]
 
@@ -120,7 +134,6 @@ class DecisionNoteForm(forms.Form):
 
 
 # --- the KI advisor ---
-from .models import District, KIOffice, OrganisationState  # noqa: E402  (appended section; hoist when tidying)
 
 
 class OrganisationFilterForm(forms.Form):
@@ -191,7 +204,6 @@ DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 def document_kind_choices():
-    from .models import DocumentKind
 
     return [("", _("Please choose")), *DocumentKind.choices]
 
@@ -216,45 +228,19 @@ class DocumentUploadForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
-        from .services.documents import megabytes
-
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("PDF, JPEG or PNG, at most %(limit)s MB.") % {
             "limit": megabytes(settings.DOCUMENT_MAX_BYTES)
         }
 
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound and self.errors:
-            # Browsers never show a chosen file again after the page reloads.
-            self.fields["file"].help_text = _(
-                "Please choose the file again: for your safety, the browser does not keep it when the form is "
-                "shown again. PDF, JPEG or PNG, at most %(limit)s MB."
-            ) % {"limit": self._limit()}
-
-    def _limit(self):
-        from django.conf import settings
-
-        from .services.documents import megabytes
-
-        return megabytes(settings.DOCUMENT_MAX_BYTES)
-
     def document_kind(self):
         return self.cleaned_data.get("kind")
 
     def clean_file(self):
-        from .services.documents import check_document_file
-
         check_document_file(self.cleaned_data["file"])
         return self.cleaned_data["file"]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .services.documents import check_issue_date
-
         cleaned = super().clean()
         if self.document_kind() and "issue_date" not in self.errors:
             try:

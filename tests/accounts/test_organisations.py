@@ -4,7 +4,6 @@ from django.urls import reverse
 
 from accounts.models import LegalForm, Membership, Organisation, OrganisationState, ProfileChange, Role
 from accounts.services.organisations import (
-    organisation_confirm_profile,
     organisation_decline,
     organisation_register,
     organisation_update_profile,
