@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -111,7 +112,7 @@ def test_board_member_edits_profile_and_each_change_is_recorded(board_a_client, 
 
 def test_concurrent_profile_edit_is_reported_not_overwritten(board_a, org_a):
     organisation_update_profile(organisation=org_a, actor=board_a, data={"quarter": "Wehringhausen"}, based_on_version=0)
-    with pytest.raises(ValidationError, match="Someone else changed this profile"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Someone else changed this profile"):
         organisation_update_profile(organisation=org_a, actor=board_a, data={"quarter": "Altenhagen"}, based_on_version=0)
     assert Organisation.objects.get(pk=org_a.pk).quarter == "Wehringhausen"
 
