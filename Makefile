@@ -38,7 +38,7 @@ lock:
 	$(VENV)/bin/pip-compile --generate-hashes --strip-extras -o requirements.txt requirements.in
 
 messages:
-	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
