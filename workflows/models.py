@@ -26,3 +26,21 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.content_type} #{self.object_id}: {self.source} → {self.target}"
+
+
+class Comment(models.Model):
+    """A comment on any object with a workflow. Internal comments are for KI staff only, never shown to MSOs."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(_("comment"))
+    internal = models.BooleanField(_("internal note (KI only)"), default=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        ordering = ["created_at", "pk"]

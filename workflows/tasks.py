@@ -9,3 +9,10 @@ def send_email_task(*, subject, body_text, body_html, to):
     message = EmailMultiAlternatives(subject, body_text, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(body_html, "text/html")
     message.send()
+
+
+@shared_task(time_limit=60)
+def notify_transition_task(log_pk):
+    from .notifications import notify_about_transition
+
+    notify_about_transition(log_pk)
