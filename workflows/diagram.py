@@ -50,12 +50,11 @@ class Edge:
 
 
 def edges(model):
-    """Every (action, source → target, actor) the model's state field allows, in definition order."""
+    """Every (action, source → target, actor) the model's state field allows, ordered by the states' order."""
     field = model._meta.get_field("state")
-    return [
-        Edge(t.name, t.source, t.target, (t.custom or {}).get("actor", ""))
-        for t in field.get_all_transitions(model)
-    ]
+    order = {value: index for index, (value, _label) in enumerate(field.flatchoices)}
+    found = [Edge(t.name, t.source, t.target, (t.custom or {}).get("actor", "")) for t in field.get_all_transitions(model)]
+    return sorted(found, key=lambda e: (order.get(e.source, -1), order.get(e.target, -1), e.action))
 
 
 def mermaid(model):

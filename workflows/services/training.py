@@ -110,3 +110,12 @@ def _require_text(text, message):
 def _ensure_advisor(actor):
     if not actor.is_advisor:
         raise PermissionDenied(_("Only KI advisors can do this."))
+
+
+def training_session_close(*, session, actor):
+    """Close the session's held requests once everything is done (attendance recorded, confirmations sent)."""
+    _ensure_advisor(actor)
+    with transaction.atomic():
+        for training_request in session.requests.filter(state=TrainingState.HELD):
+            run_transition(training_request, "close", actor=actor)
+    return session
