@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContentPage, Document, Invitation, KIOffice, Membership, Organisation, ProfileChange, User
+from .services.organisations import organisation_update_profile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -104,12 +105,15 @@ class OrganisationAdmin(admin.ModelAdmin):
     )  # fmt: skip
 
     def save_model(self, request, obj, form, change):
-        # Only what the form changed: a full save would write back the lifecycle fields as they were read
-        # when the page was opened, over a verification made in the meantime.
+        # Corrections go through the profile service, so they appear in the change history; only what the
+        # form changed is written, never the lifecycle fields as they were read when the page was opened.
         if not change:
             obj.save()
         elif form.changed_data:
-            obj.save(update_fields=form.changed_data)
+            organisation_update_profile(
+                organisation=obj, actor=request.user, based_on_version=obj.profile_version,
+                data={name: form.cleaned_data[name] for name in form.changed_data},
+            )  # fmt: skip
 
     @admin.display(description=_("page in the portal"))
     def advisor_page(self, organisation):

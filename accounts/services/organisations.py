@@ -43,9 +43,11 @@ def organisation_update_profile(*, organisation, actor, data, based_on_version):
     """Save the changed profile fields and record each change (who, when, old → new).
 
     Raises ValidationError if somebody else saved the profile since `based_on_version` was read, so a
-    concurrent change is reported instead of overwritten; PermissionDenied for non-board actors.
+    concurrent change is reported instead of overwritten; PermissionDenied unless the actor is on the
+    board or a KI advisor (who keeps the public list correct, through the admin).
     """
-    ensure_board(actor, organisation)
+    if not actor.is_advisor:
+        ensure_board(actor, organisation)
     with transaction.atomic():
         # Compare with the row as stored now, not with the instance the form may already have modified.
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)

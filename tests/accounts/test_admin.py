@@ -90,7 +90,7 @@ def test_saving_an_organisation_in_the_admin_keeps_its_state(admin_http, db):
     assert "state" not in form.fields
     data = {}
     for name, field in form.fields.items():
-        value = field.prepare_value(form[name].value())
+        value = form[name].value()  # already prepared for the widget (JSON fields as JSON text)
         if value not in (None, False):
             data[name] = value
     data.update(name="Neuer Name e.V.", state=OrganisationState.ACTIVE)  # a forged state is ignored
@@ -100,3 +100,5 @@ def test_saving_an_organisation_in_the_admin_keeps_its_state(admin_http, db):
     assert organisation.name == "Neuer Name e.V."
     assert organisation.state == OrganisationState.AWAITING_VERIFICATION
     assert organisation.verified_at is None
+    change = organisation.profile_changes.get()
+    assert (change.field_name, change.old_value, change.new_value) == ("name", "Alter Name e.V.", "Neuer Name e.V.")
