@@ -1,5 +1,6 @@
 """Users, organisations (MSOs), memberships, invitations, the document vault and the KI's own data."""
 
+import json
 import secrets
 from datetime import timedelta
 
@@ -321,6 +322,24 @@ class ProfileChange(models.Model):
     @property
     def field_label(self):
         return Organisation._meta.get_field(self.field_name).verbose_name
+
+    # Values are stored raw (JSON text) and translated when shown, so every reader sees their own language.
+    @property
+    def old_display(self):
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self):
+        return self._display(self.new_value)
+
+    def _display(self, stored):
+        from .services.organisations import display_value
+
+        try:
+            value = json.loads(stored)
+        except ValueError:  # rows written before values were stored as JSON
+            return stored
+        return display_value(self.field_name, value)
 
 
 class DocumentKind(models.TextChoices):

@@ -1,9 +1,13 @@
 """Registering organisations, editing their profile, and their lifecycle (verify, decline, …)."""
 
+import json
+from datetime import date
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from workflows.services import log_transition, send_email
@@ -64,8 +68,8 @@ def organisation_update_profile(*, organisation, actor, data, based_on_version):
                 organisation=current,
                 actor=actor,
                 field_name=name,
-                old_value=display_value(name, getattr(current, name)),
-                new_value=display_value(name, value),
+                old_value=json.dumps(getattr(current, name), cls=DjangoJSONEncoder),
+                new_value=json.dumps(value, cls=DjangoJSONEncoder),
             )
             for name, value in changed.items()
         ]
@@ -124,8 +128,10 @@ LIST_LABELS = {
 
 
 def display_value(name, value):
-    """A human-readable value for the change history."""
+    """A human-readable value of a profile field, in the active language."""
     field = Organisation._meta.get_field(name)
+    if isinstance(field, models.DateField) and isinstance(value, str) and value:
+        value = formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     if field.choices and value:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list):

@@ -101,4 +101,4 @@ def test_saving_an_organisation_in_the_admin_keeps_its_state(admin_http, db):
     assert organisation.state == OrganisationState.AWAITING_VERIFICATION
     assert organisation.verified_at is None
     change = organisation.profile_changes.get()
-    assert (change.field_name, change.old_value, change.new_value) == ("name", "Alter Name e.V.", "Neuer Name e.V.")
+    assert (change.field_name, change.old_display, change.new_display) == ("name", "Alter Name e.V.", "Neuer Name e.V.")

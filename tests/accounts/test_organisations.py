@@ -106,7 +106,9 @@ def test_board_member_edits_profile_and_each_change_is_recorded(board_a_client, 
     assert response.status_code == 302, response.context["form"].errors
     changes = {c.field_name: c for c in ProfileChange.objects.filter(organisation=org_a)}
     assert set(changes) == {"description", "languages"}
-    assert changes["languages"].new_value == "Türkisch, Deutsch"
+    assert changes["languages"].new_display == "Türkisch, Deutsch"
+    with translation.override("en"):
+        assert changes["languages"].new_display == "Turkish, German"
     assert changes["description"].actor == board_a
 
 
