@@ -119,3 +119,15 @@ def test_public_directory_shows_active_demo_organisations_only(demo, client):
     response = client.get(reverse("accounts:directory"))
     for organisation in Organisation.objects.all():
         assert (organisation.name in response.text) is (organisation.state == OrganisationState.ACTIVE)
+
+
+def test_demo_has_programmes_topics_and_requests_in_several_states(db):
+    from applications.models import FundingRequest, Programme, TrainingRequest, TrainingTopic
+
+    call_command("load_demo_data", stdout=StringIO())
+    counts = (Programme.objects.count(), TrainingTopic.objects.count(), FundingRequest.objects.count())
+    call_command("load_demo_data", stdout=StringIO())
+    assert (Programme.objects.count(), TrainingTopic.objects.count(), FundingRequest.objects.count()) == counts
+    assert counts[0] == 5 and counts[1] == 11
+    assert len(set(FundingRequest.objects.values_list("state", flat=True))) >= 3
+    assert TrainingRequest.objects.filter(topic__name_de="Öffentlichkeitsarbeit und Social Media").count() == 2

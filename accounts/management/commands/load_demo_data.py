@@ -29,6 +29,7 @@ from accounts.models import (
     Role,
     User,
 )
+from applications import demo as applications_demo
 from workflows.services import log_transition
 
 DEMO_PASSWORD = "mso-demo-hagen"
@@ -284,7 +285,10 @@ EXTRA_MEMBERSHIPS = [("giulia.romano@example.org", "Elternverein Brücke Wehring
 
 
 class Command(BaseCommand):
-    help = "Load fictional Hagen demo data (organisations, people, KI contact data). Safe to run repeatedly."
+    help = (
+        "Load fictional Hagen demo data (organisations, people, KI contact data, programmes, training topics and "
+        "requests). Safe to run repeatedly."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -302,6 +306,7 @@ class Command(BaseCommand):
                     organisation=Organisation.objects.get(name=organisation_name),
                     defaults={"role": role},
                 )
+            applications_demo.load(advisor)
         self.report(logins)
 
     def person(self, email, name, *, language="de", is_staff=False, is_superuser=False):
