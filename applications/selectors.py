@@ -252,23 +252,21 @@ def usage_report_comparison(funding_request, report):
 
     from .models import CostCategory, IncomeKind
 
-    def rows(choices, planned_lines, key, actual):
-        planned = {}
-        for line in planned_lines:
-            planned[getattr(line, key)] = planned.get(getattr(line, key), Decimal("0.00")) + line.amount
-        result = []
-        for value, label in [*choices, *((k, k) for k in actual if k not in dict(choices))]:
-            try:
-                spent = Decimal(actual[value]) if actual.get(value) not in (None, "") else None
-            except (InvalidOperation, TypeError):
-                spent = None
-            if value in planned or spent is not None:
-                result.append((label, planned.get(value), spent))
-        return result
+    def amount(text):
+        try:
+            return Decimal(text) if text not in (None, "") else None
+        except (InvalidOperation, TypeError):
+            return None
 
+    def rows(choices, planned, actual):
+        labels = {**dict(choices), **{key: key for key in actual if key not in dict(choices)}}
+        result = [(label, planned.get(key), amount(actual.get(key))) for key, label in labels.items()]
+        return [row for row in result if row[1] is not None or row[2] is not None]
+
+    planned_costs, planned_income = planned_by_category(funding_request)
     return (
-        rows(CostCategory.choices, funding_request.cost_lines.all(), "category", report.actual_costs or {}),
-        rows(IncomeKind.choices, funding_request.income_lines.all(), "kind", report.actual_income or {}),
+        rows(CostCategory.choices, planned_costs, report.actual_costs or {}),
+        rows(IncomeKind.choices, planned_income, report.actual_income or {}),
     )
 
 

@@ -36,3 +36,14 @@ def test_rate_limited_page_is_a_portal_page_with_an_explanation(client, db):
         response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 429
     assert "<main" in response.text and "Too many attempts" in response.text or "Zu viele Versuche" in response.text
+
+
+def test_collectstatic_takes_only_the_npm_files_the_portal_serves(settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    assert (tmp_path / "mermaid" / "mermaid.min.js").stat().st_size > 1_000_000
+    assert (tmp_path / "kern" / "kern.min.css").exists()
+    assert not list(tmp_path.rglob("*.map"))
