@@ -21,7 +21,8 @@ def notify_about_transition(log_pk):
         send_email(
             template="transition",
             to=user.email,
+            # Labels are rendered by the templates, inside the recipient's language.
             context={"log": log, "subject": subject, "organisation": organisation, "user": user,
-                     "state": subject.get_state_display(), "url": subject.get_absolute_url_for(user)},
+                     "url": subject.get_absolute_url_for(user)},
             language=user.preferred_language,
         )  # fmt: skip

@@ -21,3 +21,19 @@ def test_email_is_sent_only_after_commit_in_the_recipients_language(org_a, board
     (message,) = mailoutbox
     assert message.subject == f"{org_a.name} is now verified"
     assert message.alternatives and "<p>" in message.alternatives[0][0]
+
+
+def test_state_change_email_speaks_the_recipients_language(org_a, board_a, advisor, mailoutbox, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from tests.factories import FundingRequestFactory, complete_request
+    from workflows.services import funding
+
+    board_a.preferred_language = "en"
+    board_a.save(update_fields=["preferred_language"])
+    request = complete_request(FundingRequestFactory(organisation=org_a, title="Sommerfest"))
+    funding.funding_request_submit(request=request, actor=board_a)
+    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
+        funding.funding_request_start_review(request=request, actor=advisor)
+    (message,) = [m for m in mailoutbox if m.to == [board_a.email]]
+    assert message.subject == "“Sommerfest” is now: in review"
