@@ -2,7 +2,7 @@
 (htmx, unsaved form data) and on submission (saved lines). Money is Decimal, rounded to cents."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -17,11 +17,16 @@ def cents(value):
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def percent(part, whole):
+def percent(part, whole, rounding=ROUND_HALF_UP):
     """`part` as a percentage of `whole`, to two decimals; None when there is nothing to compare with."""
     if not whole:
         return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=rounding)
+
+
+def share_of(rate, whole):
+    """`rate` % of `whole`, in cents: the limit a rule sets in money."""
+    return cents(Decimal(whole) * Decimal(rate) / HUNDRED)
 
 
 @dataclass
@@ -75,26 +80,31 @@ def summarise(*, costs, incomes, requested, programme):
 
 
 def _violations(summary, programme):
+    # Rules are checked in money (cents), not on the rounded rates: 150.01 € of 1,000 € is 15.001 %, which
+    # displays as 15.00 % but breaks a 15 % cap. Messages round the rate away from the limit for the same reason.
     found = {}
+    costs = summary.total_costs
     if programme.max_amount is not None and summary.requested > programme.max_amount:
         found["requested_amount"] = _("The programme grants at most %(max)s €; you request %(requested)s €.") % {
             "max": _money(programme.max_amount), "requested": _money(summary.requested)}  # fmt: skip
-    elif programme.max_rate is not None and summary.total_costs and summary.funding_rate > programme.max_rate:
+    elif programme.max_rate is not None and costs and summary.requested > share_of(programme.max_rate, costs):
         found["requested_amount"] = _(
             "The programme funds at most %(max)s %% of the costs; your request is %(rate)s %%."
-        ) % {"max": _number(programme.max_rate), "rate": _number(summary.funding_rate)}
-    if programme.min_own_share_rate and summary.total_costs and summary.own_share_rate < programme.min_own_share_rate:
+        ) % {"max": _number(programme.max_rate), "rate": _number(percent(summary.requested, costs, ROUND_UP))}
+    if programme.min_own_share_rate and costs and summary.own_share < share_of(programme.min_own_share_rate, costs):
         found["own_share"] = _(
             "Your own share (own funds and volunteer work) must be at least %(min)s %% of the costs; it is %(rate)s %%."
-        ) % {"min": _number(programme.min_own_share_rate), "rate": _number(summary.own_share_rate)}
+        ) % {"min": _number(programme.min_own_share_rate),
+             "rate": _number(percent(summary.own_share, costs, ROUND_DOWN))}  # fmt: skip
     if (
         programme.volunteer_cap_rate is not None
-        and summary.total_costs
-        and summary.volunteer_rate > programme.volunteer_cap_rate
+        and costs
+        and summary.volunteer_work > share_of(programme.volunteer_cap_rate, costs)
     ):
         found["volunteer_work"] = _(
             "Volunteer work may count for at most %(max)s %% of the costs; it is %(rate)s %%."
-        ) % {"max": _number(programme.volunteer_cap_rate), "rate": _number(summary.volunteer_rate)}
+        ) % {"max": _number(programme.volunteer_cap_rate),
+             "rate": _number(percent(summary.volunteer_work, costs, ROUND_UP))}  # fmt: skip
     if summary.balance:
         found["balance"] = _(
             "Costs (%(costs)s €) and income including the requested grant (%(income)s €) must be equal."

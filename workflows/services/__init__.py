@@ -38,6 +38,21 @@ def log_transition(*, subject, actor, transition, source, target, message=""):
     )
 
 
+def check_transition(obj, action, *, actor):
+    """Raise what `run_transition` would raise before changing anything: ValidationError if `action` is not
+    possible in the object's (loaded) state, PermissionDenied if the transition's permission refuses `actor`.
+    Services call it first when they check more (amounts, budgets) so that those checks never answer people
+    who may not act at all."""
+    allowed_from = {t.source for t in obj._meta.get_field("state").get_all_transitions(type(obj)) if t.name == action}
+    if obj.state not in allowed_from and "*" not in allowed_from:
+        raise ValidationError(
+            _("This is not possible while the state is “%(state)s”.") % {"state": obj.get_state_display()},
+            code="illegal_transition",
+        )
+    if not has_transition_perm(getattr(obj, action), actor):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
 def run_transition(obj, action, *, actor, message="", fields=(), **kwargs):
     """Fire `obj.<action>(**kwargs)` as `actor` and save it with its log row; return the log row.
 
@@ -45,16 +60,9 @@ def run_transition(obj, action, *, actor, message="", fields=(), **kwargs):
     translated reason if the action is not possible in the current state, and Conflict if another person
     changed the object's state since it was loaded (the save matches the state it was loaded with).
     """
+    check_transition(obj, action, actor=actor)
     method = getattr(obj, action)
     source = obj.state
-    allowed_from = {t.source for t in obj._meta.get_field("state").get_all_transitions(type(obj)) if t.name == action}
-    if source not in allowed_from and "*" not in allowed_from:
-        raise ValidationError(
-            _("This is not possible while the state is “%(state)s”.") % {"state": obj.get_state_display()},
-            code="illegal_transition",
-        )
-    if not has_transition_perm(method, actor):
-        raise PermissionDenied(_("You are not allowed to do this."))
     try:
         with transaction.atomic():
             method(**kwargs)

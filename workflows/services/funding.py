@@ -29,7 +29,7 @@ from applications.models import (
     UsageReport,
 )
 
-from . import log_transition, run_transition
+from . import Conflict, check_transition, log_transition, run_transition
 
 
 # --- drafting ----------------------------------------------------------------------------------------
@@ -47,12 +47,22 @@ def funding_request_create(*, organisation, programme, actor, title):
     return request
 
 
+# What `funding_request_update` may write: the state, amounts and decision have their own services.
+UPDATABLE_FIELDS = frozenset({
+    "title", "goals", "target_groups", "expected_participants", "place", "partners", "starts_on", "ends_on",
+    "not_started", "early_start_requested", "information_true",
+})  # fmt: skip
+
+
 def funding_request_update(*, request, actor, data, based_on_version):
     """Save project fields or declarations of a request that can be edited (draft, changes requested).
 
-    Raises PermissionDenied for non-members, ValidationError outside the editable states, and ValidationError
-    if someone else saved the request since `based_on_version` (nothing is overwritten).
+    Raises PermissionDenied for non-members, ValidationError outside the editable states, Conflict if someone
+    else saved the request since `based_on_version` (nothing is overwritten), and ValueError for fields that
+    are not project fields or declarations (a queryset update would bypass the protected state).
     """
+    if not set(data) <= UPDATABLE_FIELDS:
+        raise ValueError(f"funding_request_update cannot write {sorted(set(data) - UPDATABLE_FIELDS)}")
     with transaction.atomic():
         current = _lock_for_edit(request, actor, based_on_version)
         FundingRequest.objects.filter(pk=current.pk).update(version=F("version") + 1, **data)
@@ -128,13 +138,14 @@ def missing_for_submission(request):
 def funding_request_share_for_advice(*, request, actor):
     """Let the KI read and comment on the draft; it stays a draft. Any member may ask for advice."""
     _ensure_member(actor, request.organisation)
-    if request.state != FundingState.DRAFT:
-        raise ValidationError(_("Only a draft can be shared for advice."))
+    now = timezone.now()
     with transaction.atomic():
-        request.shared_for_advice_at = timezone.now()
-        request.save(update_fields=["shared_for_advice_at"])
-        log_transition(subject=request, actor=actor, transition="share_for_advice", source=request.state,
-                       target=request.state)  # fmt: skip
+        # Matched on the state in the database: the instance may have been loaded before someone submitted it.
+        if not FundingRequest.objects.filter(pk=request.pk, state=FundingState.DRAFT).update(shared_for_advice_at=now):
+            raise ValidationError(_("Only a draft can be shared for advice."))
+        request.shared_for_advice_at = now
+        log_transition(subject=request, actor=actor, transition="share_for_advice", source=FundingState.DRAFT,
+                       target=FundingState.DRAFT)  # fmt: skip
     return request
 
 
@@ -178,10 +189,13 @@ def usage_report_save(*, request, actor, narrative, actual_costs, actual_income,
     """Save the usage report while it is due: narrative, actual numbers per category, receipts
     as (date, payee, purpose, amount). Board only."""
     _ensure_board(actor, request.organisation)
-    if request.state != FundingState.REPORT_DUE:
-        raise ValidationError(_("The usage report can be edited only while it is due."))
     as_text = lambda numbers: {key: str(value) for key, value in numbers.items() if value is not None}  # noqa: E731
     with transaction.atomic():
+        # The state in the database, locked: a form opened while the report was due must not change it once
+        # it has been submitted (submitting takes the same row lock).
+        current = FundingRequest.objects.select_for_update().only("state").get(pk=request.pk)
+        if current.state != FundingState.REPORT_DUE:
+            raise ValidationError(_("The usage report can be edited only while it is due."))
         report, _created = UsageReport.objects.update_or_create(
             request=request,
             defaults={"narrative": narrative, "actual_costs": as_text(actual_costs), "actual_income": as_text(actual_income)},
@@ -193,10 +207,12 @@ def usage_report_save(*, request, actor, narrative, actual_costs, actual_income,
 
 # --- state changes by the KI -----------------------------------------------------------------------------
 def funding_request_start_review(*, request, actor):
+    _refuse_other_organisations(actor, request)
     return run_transition(request, "start_review", actor=actor)
 
 
 def funding_request_request_changes(*, request, actor, message):
+    _refuse_other_organisations(actor, request)
     _require_text(message, _("Please tell the organisation what to change."))
     return run_transition(request, "request_changes", actor=actor, message=message)
 
@@ -206,6 +222,10 @@ def funding_request_approve(*, request, actor, amount, conditions="", approved_f
     """Approve fully or partly. The amount must be positive, at most the requested grant and within the
     programme's remaining yearly budget (checked under a lock on the programme, so two approvals at once
     cannot overspend it)."""
+    # Who may decide, and whether it can be decided now, comes first: the amount and budget checks below
+    # must not answer anybody else (they would reveal the requested grant and the programme's budget).
+    _refuse_other_organisations(actor, request)
+    check_transition(request, "approve", actor=actor)
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("Please enter an amount above 0 €.")})
@@ -234,20 +254,24 @@ def funding_request_approve(*, request, actor, amount, conditions="", approved_f
 
 
 def funding_request_reject(*, request, actor, reason):
+    _refuse_other_organisations(actor, request)
     _require_text(reason, _("Please give the organisation the reason for the rejection."))
     return run_transition(request, "reject", actor=actor, message=reason, reason=reason,
                           fields=["decision_reason", "decided_at"])  # fmt: skip
 
 
 def funding_request_mark_report_due(*, request, actor):
+    _refuse_other_organisations(actor, request)
     return run_transition(request, "mark_report_due", actor=actor)
 
 
 def funding_request_accept_report(*, request, actor):
+    _refuse_other_organisations(actor, request)
     return run_transition(request, "accept_report", actor=actor)
 
 
 def funding_request_request_report_corrections(*, request, actor, message):
+    _refuse_other_organisations(actor, request)
     _require_text(message, _("Please tell the organisation what to correct."))
     return run_transition(request, "request_report_corrections", actor=actor, message=message)
 
@@ -256,8 +280,10 @@ def funding_request_assign(*, request, actor, assignee):
     """Assign the request to an advisor (or to nobody)."""
     if not actor.is_advisor or (assignee is not None and not assignee.is_advisor):
         raise PermissionDenied(_("Requests can only be assigned by and to KI advisors."))
+    # A queryset update: saving the instance would fail with ConcurrentTransition if its state changed
+    # since it was loaded, and the assignee does not depend on the state.
+    FundingRequest.objects.filter(pk=request.pk).update(assignee=assignee)
     request.assignee = assignee
-    request.save(update_fields=["assignee"])
     return request
 
 
@@ -275,16 +301,17 @@ def _lock_for_edit(request, actor, based_on_version):
         raise ValidationError(_("The request can only be changed as a draft or when the KI asked for changes; it is "
                                 "“%(state)s”.") % {"state": current.get_state_display()})  # fmt: skip
     if current.version != based_on_version:
-        raise ValidationError(_("Someone else changed this request while you were editing it. Your entries are still "
-                                "in the form: please compare them with the current request and save again."),
-                              code="conflict")  # fmt: skip
+        raise Conflict(_("Someone else changed this request while you were editing it. Your entries are still "
+                         "in the form: please compare them with the current request and save again."),
+                       code="conflict")  # fmt: skip
     return current
 
 
 def _ensure_complete(request):
     missing = missing_for_submission(request)
     if missing:
-        raise ValidationError([message for _step, _field, message in missing], code="incomplete")
+        # Django drops `code` for a list of plain messages, so each message carries it.
+        raise ValidationError([ValidationError(message, code="incomplete") for _step, _field, message in missing])
 
 
 def _ensure_member(actor, organisation):
