@@ -205,7 +205,8 @@ def programmes_with_budget():
 
     money = DecimalField(max_digits=12, decimal_places=2)
     committed = Coalesce(
-        Sum("funding_requests__approved_amount", filter=Q(funding_requests__state__in=COMMITTED_STATES)),
+        Sum("funding_requests__approved_amount", filter=Q(funding_requests__state__in=COMMITTED_STATES,
+                                                           funding_requests__decided_at__year=timezone.localdate().year)),
         Value(Decimal("0.00")), output_field=money,
     )  # fmt: skip
     return Programme.objects.annotate(committed=committed).annotate(

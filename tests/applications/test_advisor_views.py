@@ -67,6 +67,8 @@ def in_state(state, *, organisation, programme=None, title="Sommerfest", **field
     )
     if state == S.DRAFT:
         fields.setdefault("shared_for_advice_at", timezone.now())
+    if "approved_amount" in fields:
+        fields.setdefault("decided_at", timezone.now())
     FundingRequest.objects.filter(pk=funding_request.pk).update(state=state, **fields)
     return FundingRequest.objects.get(pk=funding_request.pk)
 

@@ -16,9 +16,10 @@ from applications.models import (
     FundingState,
     IncomeKind,
     IncomeLine,
+    Programme,
     UsageReport,
 )
-from tests.factories import AdvisorFactory, ProgrammeFactory, complete_request
+from tests.factories import AdvisorFactory, FundingRequestFactory, ProgrammeFactory, complete_request
 from workflows.models import TransitionLog
 from workflows.services import Conflict
 from workflows.services import funding as f
@@ -629,3 +630,44 @@ def test_a_refused_action_leaves_no_effect_behind(request_in, advisor, mailoutbo
         f.funding_request_approve(request=funding_request, actor=advisor, amount=D("100"))
     assert callbacks == [] and mailoutbox == []
 
+
+
+def test_a_draft_cannot_be_submitted_after_the_call_closed(org_a, board_a):
+    from django.utils import timezone
+
+    request = complete_request(FundingRequestFactory(organisation=org_a))
+    Programme.objects.filter(pk=request.programme_id).update(call_closes=timezone.localdate() - timedelta(days=1))
+    request = FundingRequest.objects.select_related("programme").get(pk=request.pk)
+    with translation.override("en"), pytest.raises(ValidationError, match="closed on"):
+        f.funding_request_submit(request=request, actor=board_a)
+    assert FundingRequest.objects.get(pk=request.pk).state == FundingState.DRAFT
+
+
+def test_completeness_is_checked_on_the_stored_request_not_a_stale_copy(org_a, board_a):
+    request = complete_request(FundingRequestFactory(organisation=org_a))
+    FundingRequest.objects.filter(pk=request.pk).update(information_true=False)  # changed by someone else
+    with pytest.raises(ValidationError):
+        f.funding_request_submit(request=request, actor=board_a)
+
+
+def test_budget_committed_counts_only_this_years_approvals(org_a, board_a, advisor):
+    from django.utils import timezone
+
+    programme = ProgrammeFactory(yearly_budget=Decimal("1000.00"))
+    old = complete_request(FundingRequestFactory(organisation=org_a, programme=programme))
+    f.funding_request_submit(request=old, actor=board_a)
+    f.funding_request_start_review(request=old, actor=advisor)
+    f.funding_request_approve(request=old, actor=advisor, amount=Decimal("800.00"))
+    FundingRequest.objects.filter(pk=old.pk).update(decided_at=timezone.now() - timedelta(days=400))
+    assert f.committed_budget(programme) == Decimal("0.00")
+    assert f.committed_budget(programme, year=(timezone.now() - timedelta(days=400)).year) == Decimal("800.00")
+
+
+def test_only_members_and_advisors_may_comment(org_a, board_b, member_a, advisor):
+    from workflows.services import comment_add
+
+    request = FundingRequestFactory(organisation=org_a)
+    with pytest.raises(PermissionDenied):
+        comment_add(subject=request, author=board_b, body="Hallo")
+    assert comment_add(subject=request, author=member_a, body="Frage").internal is False
+    assert comment_add(subject=request, author=advisor, body="Notiz", internal=True).internal is True

@@ -89,7 +89,10 @@ def _after_transition(log_pk):
 
 
 def comment_add(*, subject, author, body, internal=False):
-    """Add a comment to `subject`. Only advisors may write internal notes (PermissionDenied otherwise)."""
+    """Add a comment to `subject` (an object with an `organisation`): by a member of that organisation or an
+    advisor; only advisors may write internal notes. PermissionDenied otherwise."""
+    if not author.is_advisor and not subject.organisation.memberships.filter(user=author).exists():
+        raise PermissionDenied(_("You are not allowed to do this."))
     if internal and not author.is_advisor:
         raise PermissionDenied(_("Only KI advisors can write internal notes."))
     if not body.strip():

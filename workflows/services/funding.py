@@ -154,6 +154,9 @@ def funding_request_submit(*, request, actor):
     _refuse_other_organisations(actor, request)
     if request.state == FundingState.DRAFT:
         _ensure_board(actor, request.organisation)
+        if not request.programme.call_is_open():
+            raise ValidationError(_("The call of this programme closed on %(closes)s, so the request can no longer be "
+                                    "submitted. Please contact the KI.") % {"closes": _date(request.programme.call_closes)})  # fmt: skip
         _ensure_complete(request)
     return run_transition(request, "submit", actor=actor, fields=["submitted_at"])
 
@@ -287,9 +290,12 @@ def funding_request_assign(*, request, actor, assignee):
     return request
 
 
-def committed_budget(programme):
-    """Sum of approved grants of the programme (approved and later states)."""
-    total = programme.funding_requests.filter(state__in=COMMITTED_STATES).aggregate(total=Sum("approved_amount"))
+def committed_budget(programme, *, year=None):
+    """Sum of the grants approved in `year` (default: this year) — the budget is a yearly one."""
+    year = year or timezone.localdate().year
+    total = programme.funding_requests.filter(state__in=COMMITTED_STATES, decided_at__year=year).aggregate(
+        total=Sum("approved_amount")
+    )
     return total["total"] or Decimal("0.00")
 
 
@@ -308,7 +314,8 @@ def _lock_for_edit(request, actor, based_on_version):
 
 
 def _ensure_complete(request):
-    missing = missing_for_submission(request)
+    # Checked on the stored request: the instance may have been loaded before somebody changed the plan.
+    missing = missing_for_submission(FundingRequest.objects.select_related("programme").get(pk=request.pk))
     if missing:
         # Django drops `code` for a list of plain messages, so each message carries it.
         raise ValidationError([ValidationError(message, code="incomplete") for _step, _field, message in missing])
