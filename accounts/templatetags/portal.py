@@ -52,3 +52,11 @@ def public_profile(organisation):
         if value:
             rows.append((organisation._meta.get_field(name).verbose_name, value))
     return rows
+
+
+@register.filter
+def error_list(form):
+    """A form's errors for the summary: (anchor of the field or None, label, message), form-wide ones first."""
+    rows = [(None, "", error) for error in form.non_field_errors()]
+    rows += [(field.auto_id, field.label, error) for field in form.visible_fields() for error in field.errors]
+    return rows
