@@ -30,6 +30,7 @@ urlpatterns = [
     path("advisor/organisations/<int:org>/", advisor.organisation_detail, name="advisor_organisation"),
     path("advisor/organisations/<int:org>/verify/", advisor.verify, name="verify"),
     path("advisor/organisations/<int:org>/decline/", advisor.decline, name="decline"),
+    path("advisor/organisations/<int:org>/state/<slug:action>/", advisor.change_state, name="change_state"),
     path("advisor/ki-office/", advisor.ki_office_edit, name="ki_office"),
     # public pages
     path("directory/", pages.directory, name="directory"),

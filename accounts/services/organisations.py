@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from workflows.services import log_transition, send_email
+from workflows.services import log_transition, run_transition, send_email
 
 from ..models import (
     BOARD_ROLES,
@@ -140,3 +140,19 @@ def display_value(name, value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return "" if value is None else str(value)
+
+
+LIFECYCLE_ACTIONS = ("make_dormant", "reactivate", "dissolve")
+
+
+def organisation_change_state(*, organisation, actor, action, note=""):
+    """The advisor marks an organisation as dormant, reactivates it, or records its dissolution.
+
+    Raises PermissionDenied for non-advisors, ValidationError for an action the current state does not allow
+    (translated reason) and Conflict if somebody changed the state meanwhile. Dormant and dissolved
+    organisations disappear from the public directory.
+    """
+    ensure_advisor(actor)
+    if action not in LIFECYCLE_ACTIONS:
+        raise ValidationError(_("Unknown action."))
+    return run_transition(organisation, action, actor=actor, message=note)

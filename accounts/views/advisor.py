@@ -6,12 +6,15 @@ Anybody but an advisor gets 404 here (accounts.selectors.check_advisor / get_org
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from workflows.diagram import edges
 
 from ..forms import DecisionNoteForm, DeclineForm, KIOfficeForm, OrganisationFilterForm
 from ..models import KIOffice, Organisation, OrganisationState
@@ -25,7 +28,13 @@ from ..selectors import (
     organisations_for_advisor,
 )
 from ..services.ki_office import ki_office_update
-from ..services.organisations import display_value, organisation_decline, organisation_verify
+from ..services.organisations import (
+    LIFECYCLE_ACTIONS,
+    display_value,
+    organisation_change_state,
+    organisation_decline,
+    organisation_verify,
+)
 
 ORGANISATIONS_PER_PAGE = 50
 
@@ -71,6 +80,11 @@ def _render_detail(request, organisation, *, verify_form=None, decline_form=None
         "changes": organisation.profile_changes.select_related("actor"),
         "verify_form": verify_form or DecisionNoteForm(prefix="verify"),
         "decline_form": decline_form or DeclineForm(prefix="decline"),
+        "lifecycle_actions": [
+            (edge.action, edge.label) for edge in edges(Organisation)
+            if edge.source in (organisation.state, "*") and edge.action in LIFECYCLE_ACTIONS
+            and edge.target != organisation.state
+        ],
     }
     return render(request, "advisor/organisation_detail.html", context)
 
@@ -82,6 +96,22 @@ def verify(request, org):
     if not form.is_valid():
         return _render_detail(request, organisation, verify_form=form)
     return _decide(request, organisation, organisation_verify, form, _("The organisation is verified and now active."))
+
+
+@require_POST
+def change_state(request, org, action):
+    """Mark as dormant, reactivate or dissolve; the reason of a refusal is shown, nothing changes."""
+    organisation = get_organisation_for_advisor(request.user, org)
+    if action not in LIFECYCLE_ACTIONS:
+        raise Http404
+    try:
+        organisation_change_state(organisation=organisation, actor=request.user, action=action,
+                                  note=request.POST.get("note", ""))  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The state is now “%(state)s”.") % {"state": organisation.get_state_display()})
+    return redirect("accounts:advisor_organisation", org=organisation.pk)
 
 
 @require_POST

@@ -344,3 +344,32 @@ def test_only_an_advisor_may_update_the_ki_contact_data(board_a):
     with pytest.raises(PermissionDenied):
         ki_office_update(actor=board_a, data=KI_CONTACT)
     assert not KIOffice.objects.exists()
+
+
+def test_advisor_marks_an_organisation_dormant_and_reactivates_it(advisor_client, org_a, board_a):
+    from django.test import Client
+
+    from workflows.models import TransitionLog
+
+    url = reverse("accounts:change_state", args=[org_a.pk, "make_dormant"])
+    board_client = Client()
+    board_client.force_login(board_a)
+    assert board_client.post(url).status_code == 404
+    advisor_client.post(url)
+    assert Organisation.objects.get(pk=org_a.pk).state == OrganisationState.DORMANT
+    assert org_a.name not in advisor_client.get(reverse("accounts:directory")).text
+    response = advisor_client.post(url, follow=True)  # no longer possible from dormant
+    assert Organisation.objects.get(pk=org_a.pk).state == OrganisationState.DORMANT
+    assert response.status_code == 200
+    advisor_client.post(reverse("accounts:change_state", args=[org_a.pk, "reactivate"]))
+    assert Organisation.objects.get(pk=org_a.pk).state == OrganisationState.ACTIVE
+    assert list(TransitionLog.objects.filter(object_id=org_a.pk).values_list("transition", flat=True)) == [
+        "make_dormant", "reactivate"]
+    assert advisor_client.post(reverse("accounts:change_state", args=[org_a.pk, "verify"])).status_code == 404
+
+
+def test_advisor_records_a_dissolution(advisor_client, org_a):
+    detail = advisor_client.get(reverse("accounts:advisor_organisation", args=[org_a.pk])).text
+    assert reverse("accounts:change_state", args=[org_a.pk, "dissolve"]) in detail
+    advisor_client.post(reverse("accounts:change_state", args=[org_a.pk, "dissolve"]))
+    assert Organisation.objects.get(pk=org_a.pk).state == OrganisationState.DISSOLVED
