@@ -101,15 +101,15 @@ def organisation_decline(*, organisation, actor, note):
 
 
 def _decide(*, organisation, actor, note, action):
+    """Run the decision through the workflow engine (state guard, log row) and tell the board by e-mail.
+
+    Raises PermissionDenied for non-advisors, and ValidationError with the code "illegal_transition" or
+    "conflict" when the organisation no longer awaits verification (nothing changes then).
+    """
     ensure_advisor(actor)
-    source = organisation.state
     with transaction.atomic():
-        getattr(organisation, action)(note=note)
-        organisation.save(update_fields=["state", "verified_at", "verification_note"])
-        log_transition(
-            subject=organisation, actor=actor, transition=action, source=source, target=organisation.state,
-            message=note,
-        )  # fmt: skip
+        run_transition(organisation, action, actor=actor, message=note, note=note,
+                       fields=["verified_at", "verification_note"])  # fmt: skip
         for membership in organisation.memberships.filter(role__in=BOARD_ROLES).select_related("user"):
             send_email(
                 template=f"organisation_{action}",

@@ -12,7 +12,6 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from workflows.diagram import edges
 
@@ -127,13 +126,14 @@ def _decide(request, organisation, service, form, success_message):
     """Call the verify or decline service; a state that no longer allows it is reported, nothing changes."""
     try:
         service(organisation=organisation, actor=request.user, note=form.cleaned_data["note"])
-    except (TransitionNotAllowed, ConcurrentTransition):
-        messages.error(
-            request,
-            _("This organisation is no longer awaiting verification, so nothing was changed. "
-              "Please check its current state."),
-        )  # fmt: skip
     except ValidationError as error:
+        if getattr(error, "code", None) in ("illegal_transition", "conflict"):
+            messages.error(
+                request,
+                _("This organisation is no longer awaiting verification, so nothing was changed. "
+                  "Please check its current state."),
+            )  # fmt: skip
+            return redirect("accounts:advisor_organisation", org=organisation.pk)
         form.add_error("note", error)
         return _render_detail(request, organisation, **{f"{form.prefix}_form": form})
     else:
