@@ -1,6 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from workflows.tasks import send_email_task
+from workflows.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,4 +9,4 @@ class AccountAdapter(DefaultAccountAdapter):
         request = self.request
         message = self.render_mail(template_prefix, email, {"request": request, "email": email, **context})
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-        send_email_task.delay(subject=message.subject, body_text=message.body, body_html=html, to=message.to)
+        queue_email(subject=message.subject, body_text=message.body, body_html=html, to=message.to)

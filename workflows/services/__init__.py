@@ -114,7 +114,13 @@ def send_email(*, template, to, context, language=None):
         subject = render_to_string(f"emails/{template}/subject.txt", context).strip()
         body_text = render_to_string(f"emails/{template}/body.txt", context)
         body_html = render_to_string(f"emails/{template}/body.html", context)
-    recipients = [to] if isinstance(to, str) else list(to)
+    queue_email(subject=subject, body_text=body_text, body_html=body_html, to=[to] if isinstance(to, str) else to)
+
+
+def queue_email(*, subject, body_text, body_html, to):
+    """Hand a rendered e-mail to the delivery task once the current transaction has committed (at once
+    outside a transaction): a task must never run before the data it speaks of exists."""
+    recipients = list(to)
     transaction.on_commit(
         lambda: send_email_task.delay(subject=subject, body_text=body_text, body_html=body_html, to=recipients)
     )
