@@ -3,7 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from ..models import BOARD_ROLES
+from ..models import BOARD_ROLES, Membership
+
+
+def ensure_member(actor, organisation):
+    """Raise PermissionDenied unless `actor` belongs to `organisation` (any role)."""
+    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+        raise PermissionDenied(_("Only members of the organisation can do this."))
 
 
 def ensure_board(actor, organisation):

@@ -88,6 +88,12 @@ def _after_transition(log_pk):
     after_transition(log_pk)
 
 
+def require_text(text, message):
+    """Raise ValidationError keyed "message" (the reason or message field of the action's form) if empty."""
+    if not (text or "").strip():
+        raise ValidationError({"message": message})
+
+
 def comment_add(*, subject, author, body, internal=False):
     """Add a comment to `subject` (an object with an `organisation`): by a member of that organisation or an
     advisor; only advisors may write internal notes. PermissionDenied otherwise."""

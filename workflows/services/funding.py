@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import BOARD_ROLES, Membership
+from accounts.models import Membership
+from accounts.services import ensure_board, ensure_member
 from applications.finance import summarise
 from applications.models import (
     COMMITTED_STATES,
@@ -29,13 +30,13 @@ from applications.models import (
     UsageReport,
 )
 
-from . import Conflict, check_transition, log_transition, run_transition
+from . import Conflict, check_transition, log_transition, require_text, run_transition
 
 
 # --- drafting ----------------------------------------------------------------------------------------
 def funding_request_create(*, organisation, programme, actor, title):
     """Start a draft for `programme`. Any member may draft; the programme's call must be open."""
-    _ensure_member(actor, organisation)
+    ensure_member(actor, organisation)
     if not programme.call_is_open():
         raise ValidationError(_("The call of this programme is not open: requests are accepted from %(opens)s to "
                                 "%(closes)s.") % {"opens": _date(programme.call_opens),
@@ -137,7 +138,7 @@ def missing_for_submission(request):
 # --- state changes by the organisation -----------------------------------------------------------------
 def funding_request_share_for_advice(*, request, actor):
     """Let the KI read and comment on the draft; it stays a draft. Any member may ask for advice."""
-    _ensure_member(actor, request.organisation)
+    ensure_member(actor, request.organisation)
     now = timezone.now()
     with transaction.atomic():
         # Matched on the state in the database: the instance may have been loaded before someone submitted it.
@@ -153,7 +154,7 @@ def funding_request_submit(*, request, actor):
     """Submit a complete request. Board only; ValidationError lists everything still missing."""
     _refuse_other_organisations(actor, request)
     if request.state == FundingState.DRAFT:
-        _ensure_board(actor, request.organisation)
+        ensure_board(actor, request.organisation)
         if not request.programme.call_is_open():
             raise ValidationError(_("The call of this programme closed on %(closes)s, so the request can no longer be "
                                     "submitted. Please contact the KI.") % {"closes": _date(request.programme.call_closes)})  # fmt: skip
@@ -164,14 +165,14 @@ def funding_request_submit(*, request, actor):
 def funding_request_resubmit(*, request, actor, message=""):
     _refuse_other_organisations(actor, request)
     if request.state == FundingState.CHANGES_REQUESTED:
-        _ensure_board(actor, request.organisation)
+        ensure_board(actor, request.organisation)
         _ensure_complete(request)
     return run_transition(request, "resubmit", actor=actor, message=message)
 
 
 def funding_request_withdraw(*, request, actor, reason):
     _refuse_other_organisations(actor, request)
-    _require_text(reason, _("Please tell the KI why you withdraw the request."))
+    require_text(reason, _("Please tell the KI why you withdraw the request."))
     return run_transition(request, "withdraw", actor=actor, message=reason, reason=reason, fields=["decision_reason"])
 
 
@@ -191,7 +192,7 @@ def funding_request_submit_report(*, request, actor):
 def usage_report_save(*, request, actor, narrative, actual_costs, actual_income, receipts):
     """Save the usage report while it is due: narrative, actual numbers per category, receipts
     as (date, payee, purpose, amount). Board only."""
-    _ensure_board(actor, request.organisation)
+    ensure_board(actor, request.organisation)
     as_text = lambda numbers: {key: str(value) for key, value in numbers.items() if value is not None}  # noqa: E731
     with transaction.atomic():
         # The state in the database, locked: a form opened while the report was due must not change it once
@@ -216,7 +217,7 @@ def funding_request_start_review(*, request, actor):
 
 def funding_request_request_changes(*, request, actor, message):
     _refuse_other_organisations(actor, request)
-    _require_text(message, _("Please tell the organisation what to change."))
+    require_text(message, _("Please tell the organisation what to change."))
     return run_transition(request, "request_changes", actor=actor, message=message)
 
 
@@ -258,7 +259,7 @@ def funding_request_approve(*, request, actor, amount, conditions="", approved_f
 
 def funding_request_reject(*, request, actor, reason):
     _refuse_other_organisations(actor, request)
-    _require_text(reason, _("Please give the organisation the reason for the rejection."))
+    require_text(reason, _("Please give the organisation the reason for the rejection."))
     return run_transition(request, "reject", actor=actor, message=reason, reason=reason,
                           fields=["decision_reason", "decided_at"])  # fmt: skip
 
@@ -275,7 +276,7 @@ def funding_request_accept_report(*, request, actor):
 
 def funding_request_request_report_corrections(*, request, actor, message):
     _refuse_other_organisations(actor, request)
-    _require_text(message, _("Please tell the organisation what to correct."))
+    require_text(message, _("Please tell the organisation what to correct."))
     return run_transition(request, "request_report_corrections", actor=actor, message=message)
 
 
@@ -301,7 +302,7 @@ def committed_budget(programme, *, year=None):
 
 # --- helpers -----------------------------------------------------------------------------------------------
 def _lock_for_edit(request, actor, based_on_version):
-    _ensure_member(actor, request.organisation)
+    ensure_member(actor, request.organisation)
     current = FundingRequest.objects.select_for_update().get(pk=request.pk)
     if current.state not in EDITABLE_STATES:
         raise ValidationError(_("The request can only be changed as a draft or when the KI asked for changes; it is "
@@ -321,25 +322,10 @@ def _ensure_complete(request):
         raise ValidationError([ValidationError(message, code="incomplete") for _step, _field, message in missing])
 
 
-def _ensure_member(actor, organisation):
-    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
-        raise PermissionDenied(_("Only members of the organisation can do this."))
-
-
-def _ensure_board(actor, organisation):
-    if not Membership.objects.filter(user=actor, organisation=organisation, role__in=BOARD_ROLES).exists():
-        raise PermissionDenied(_("Only board members can do this."))
-
-
 def _refuse_other_organisations(actor, request):
     """Members of other organisations learn nothing, not even whether the request is complete."""
     if not actor.is_advisor and not Membership.objects.filter(user=actor, organisation=request.organisation).exists():
         raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _require_text(text, message):
-    if not (text or "").strip():
-        raise ValidationError({"message": message})
 
 
 def _money(value):

@@ -1,20 +1,19 @@
 """Every action on training requests and sessions: `grep training_` lists them all."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.services import ensure_advisor, ensure_member
 from applications.models import Participant, TrainingRequest, TrainingSession, TrainingState
 
-from . import log_transition, run_transition
+from . import log_transition, require_text, run_transition
 
 
 def training_request_create(*, organisation, actor, data):
     """Ask the KI for a training on a topic. Any member of the organisation may ask."""
-    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
-        raise PermissionDenied(_("Only members of the organisation can do this."))
+    ensure_member(actor, organisation)
     if not data["topic"].is_active:
         raise ValidationError({"topic": _("This topic is not offered at the moment.")})
     with transaction.atomic():
@@ -25,12 +24,12 @@ def training_request_create(*, organisation, actor, data):
 
 
 def training_request_withdraw(*, training_request, actor, reason):
-    _require_text(reason, _("Please tell the KI why you withdraw the request."))
+    require_text(reason, _("Please tell the KI why you withdraw the request."))
     return run_transition(training_request, "withdraw", actor=actor, message=reason, reason=reason, fields=["reason"])
 
 
 def training_request_decline(*, training_request, actor, reason):
-    _require_text(reason, _("Please give the organisation a reason."))
+    require_text(reason, _("Please give the organisation a reason."))
     return run_transition(training_request, "decline", actor=actor, message=reason, reason=reason, fields=["reason"])
 
 
@@ -40,7 +39,7 @@ def training_session_create(*, actor, topic, requests, starts_at, place, capacit
     Raises PermissionDenied for non-advisors and ValidationError for no requests, or requests on another
     topic or no longer open (nothing is created then).
     """
-    _ensure_advisor(actor)
+    ensure_advisor(actor)
     if not requests:
         raise ValidationError({"requests": _("Please choose at least one request.")})
     if any(r.topic_id != topic.pk or r.state != TrainingState.REQUESTED for r in requests):
@@ -55,7 +54,7 @@ def training_session_create(*, actor, topic, requests, starts_at, place, capacit
 
 def training_session_schedule(*, session, actor):
     """Announce the session: its requests become "scheduled" and organisations can register participants."""
-    _ensure_advisor(actor)
+    ensure_advisor(actor)
     with transaction.atomic():
         for training_request in session.requests.filter(state=TrainingState.PLANNED):
             run_transition(training_request, "schedule", actor=actor)
@@ -67,11 +66,10 @@ def participant_register(*, session, organisation, actor, name):
 
     Only members of an organisation whose request is in this (announced) session may register.
     """
-    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
-        raise PermissionDenied(_("Only members of the organisation can do this."))
+    ensure_member(actor, organisation)
     if not session.requests.filter(organisation=organisation, state=TrainingState.SCHEDULED).exists():
         raise ValidationError(_("Participants can be registered once the KI has announced the session."))
-    _require_text(name, _("Please enter the participant's name."))
+    require_text(name, _("Please enter the participant's name."))
     with transaction.atomic():
         # Lock the session so two organisations registering at once cannot both take the last place.
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
@@ -82,7 +80,7 @@ def participant_register(*, session, organisation, actor, name):
 
 def attendance_record(*, session, actor, attended_ids):
     """Record who attended: participants in `attended_ids` attended, the others (not waiting) did not."""
-    _ensure_advisor(actor)
+    ensure_advisor(actor)
     with transaction.atomic():
         confirmed = session.participants.filter(on_waiting_list=False)
         confirmed.filter(pk__in=attended_ids).update(attended=True)
@@ -91,7 +89,7 @@ def attendance_record(*, session, actor, attended_ids):
 
 def training_session_mark_held(*, session, actor):
     """The session took place: its scheduled requests become "held"."""
-    _ensure_advisor(actor)
+    ensure_advisor(actor)
     if session.starts_at > timezone.now():
         raise ValidationError(_("A session can be marked as held only after it has started."))
     with transaction.atomic():
@@ -102,19 +100,11 @@ def training_session_mark_held(*, session, actor):
     return session
 
 
-def _require_text(text, message):
-    if not (text or "").strip():
-        raise ValidationError({"message": message})
-
-
-def _ensure_advisor(actor):
-    if not actor.is_advisor:
-        raise PermissionDenied(_("Only KI advisors can do this."))
 
 
 def training_session_close(*, session, actor):
     """Close the session's held requests once everything is done (attendance recorded, confirmations sent)."""
-    _ensure_advisor(actor)
+    ensure_advisor(actor)
     with transaction.atomic():
         for training_request in session.requests.filter(state=TrainingState.HELD):
             run_transition(training_request, "close", actor=actor)
